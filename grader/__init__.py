@@ -1,0 +1,3 @@
+from .check import check, CheckResult
+
+__all__ = ["check", "CheckResult"]
