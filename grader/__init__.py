@@ -1,3 +1,1 @@
-from .check import check, CheckResult
-
-__all__ = ["check", "CheckResult"]
+"""grader: in-notebook feedback and the batch autograder (being built)."""
