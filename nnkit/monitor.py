@@ -98,5 +98,7 @@ def saturation_fraction(z, activation="sigmoid", threshold=0.01):
     z = _check_z(z)
     act = get_activation(activation)
     threshold = as_real_scalar(threshold, "threshold")
-    peak = max(act.grad(np.array([0.0, 1e-12]))).item()
+    # The smallest positive float stands for 0+: it takes ReLU's right-hand slope
+    # without moving the sigmoid's peak off exactly 1/4.
+    peak = float(np.max(act.grad(np.array([0.0, np.finfo(np.float64).tiny]))))
     return float(np.mean(act.grad(z) < threshold * peak))
