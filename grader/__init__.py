@@ -1,1 +1,3 @@
-"""grader: in-notebook feedback and the batch autograder (being built)."""
+from .check import check, CheckResult
+
+__all__ = ["check", "CheckResult"]

@@ -1,0 +1,1 @@
+"""The course's exercises, one module per lesson (data only: cases and mistakes)."""
