@@ -2,10 +2,11 @@ r"""Minimal gradient-descent training loops with a per-step history.
 
 Two loops, small enough to read in one go: :func:`train_neuron` fits one linear
 neuron (logistic regression or a binary SVM) and :func:`train_mlp` a
-fully-connected network with a softmax output. Both record, at every step, the
-loss and the training accuracy; the MLP loop also records, for each hidden
-layer, the fraction of dead units and of saturated activations over the whole
-training set (see :mod:`nnkit.monitor`).
+fully-connected network with a softmax output, whose hidden units may be
+elementwise activations, PReLU or maxout (:mod:`nnkit.network`). Both record,
+at every step, the loss and the training accuracy; the MLP loop also records,
+for each hidden layer, the fraction of dead units and of saturated activations
+over the whole training set (see :mod:`nnkit.monitor`).
 
 A run whose parameters stop being finite (a learning rate far too high) stops
 there: ``History.diverged_at`` holds the step and the rest of the history is
@@ -13,22 +14,21 @@ nan, instead of warnings and a page of nan.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ._validate import as_float_array, as_real_scalar, check_ndim, check_same_length
-from .activations import get_activation
-from .layers import init_mlp, mlp_backward, mlp_forward
 from .losses import binary_hinge_loss, binary_logistic_loss, l2_penalty, softmax_loss
-from .monitor import dead_fraction, saturation_fraction
+from .network import (check_network_params, init_network, network_backward, network_forward,
+                      network_monitors, unit_kind)
 
 __all__ = ["History", "train_neuron", "train_mlp"]
 
 
 @dataclass
 class History:
-    """What a training run recorded, one entry per step.
+    r"""What a training run recorded, one entry per step.
 
     Attributes
     ----------
@@ -37,11 +37,17 @@ class History:
     accuracy : ndarray, shape (steps,)
         Training accuracy before the update.
     dead_fraction : ndarray, shape (steps, L)
-        Per hidden layer (MLP only; L = 0 for a single neuron).
+        Per hidden layer (MLP only; L = 0 for a single neuron): units whose
+        pre-activation is <= 0 on every example (for PReLU too, though such a
+        unit still passes gradient); for maxout, units whose same piece wins on
+        every example. See :func:`nnkit.network.network_monitors`.
     saturation_fraction : ndarray, shape (steps, L)
-        Per hidden layer (MLP only).
+        Per hidden layer (MLP only): entries whose slope is below 1 % of its
+        maximum (for PReLU: :math:`z \le 0` and :math:`|\alpha| < 0.01`; always
+        0 for maxout).
     weight_norm : ndarray, shape (steps,)
-        Euclidean norm of all weights (biases excluded) before the update.
+        Euclidean norm of all weights (biases and PReLU slopes excluded) before
+        the update.
     diverged_at : int or None
         First step whose parameters were not finite, if any.
     """
@@ -154,14 +160,24 @@ def train_neuron(X, y, loss="logistic", lr=0.1, reg=0.0, steps=500, seed=0, w=No
     return w, b, history
 
 
-def _record_mlp(history, step, params, scores, cache, y, reg, data_loss, act):
-    weights = [W for W, _ in params]
+def _decayed(kind, n_layers):
+    """Which arrays of each layer are weights (L2, weight norm): hidden layers', then the output's."""
+    return [kind.decayed] * (n_layers - 1) + [(True, False)]
+
+
+def _record_mlp(history, step, params, decayed, scores, cache, y, reg, data_loss):
+    weights = [a for layer, flags in zip(params, decayed) for a, is_weight in zip(layer, flags) if is_weight]
     history.loss[step] = data_loss + sum(l2_penalty(W, reg)[0] for W in weights)
     history.accuracy[step] = np.mean(np.argmax(scores, axis=1) == y)
     history.weight_norm[step] = np.sqrt(sum(np.sum(W * W) for W in weights))
-    for layer, z in enumerate(cache.pre_activations):
-        history.dead_fraction[step, layer] = dead_fraction(z)
-        history.saturation_fraction[step, layer] = saturation_fraction(z, act)
+    for layer, (dead, saturated) in enumerate(network_monitors(cache)):
+        history.dead_fraction[step, layer] = dead
+        history.saturation_fraction[step, layer] = saturated
+
+
+def _step(layer, grads, flags, lr, reg):
+    return tuple(p - lr * (g + reg * p) if is_weight else p - lr * g
+                 for p, g, is_weight in zip(layer, grads, flags))
 
 
 def train_mlp(X, y, hidden_sizes=(100,), activation="relu", lr=0.5, reg=1e-3, steps=1000,
@@ -174,24 +190,44 @@ def train_mlp(X, y, hidden_sizes=(100,), activation="relu", lr=0.5, reg=1e-3, st
     y : array_like of int, shape (N,)
         Class labels 0..K-1; the output layer has K = max(y) + 1 units.
     hidden_sizes : sequence of int, default (100,)
-    activation : str or Activation, default "relu"
-        Used by every hidden layer.
+    activation : str, Activation or UnitKind, default "relu"
+        The hidden units of every hidden layer: an elementwise activation (a
+        key of ``nnkit.ACTIVATIONS`` or a record), ``"prelu"`` (a learned slope
+        per unit) or ``"maxout"`` (two linear pieces per unit); see
+        :mod:`nnkit.network`.
     lr : float, default 0.5
     reg : float, default 1e-3
-        L2 strength on all weights.
+        L2 strength on all weights (both maxout pieces; not on biases or PReLU
+        slopes).
     steps : int, default 1000
     seed : int, default 0
-        Seed of the initial weights (see :func:`nnkit.layers.init_mlp`).
+        Seed of the initial weights (see :func:`nnkit.network.init_network`:
+        :func:`nnkit.layers.init_mlp`, PReLU slopes at 0.25, maxout's second
+        pieces from ``seed + 1``).
     weight_scale : float, optional
         Standard deviation of the initial weights (He scaling by default).
-    params : list of (W, b), optional
-        Start from these instead (they are copied, not modified).
+    params : list of tuple, optional
+        Start from these instead (they are copied, not modified): ``(W, b)``
+        per layer, or for hidden layers ``(W, b, alpha)`` (PReLU) and
+        ``(W1, b1, W2, b2)`` (maxout).
 
     Returns
     -------
-    params : list of (W, b)
+    params : list of tuple
+        The same structure: ``(W, b)`` per layer for elementwise units; for
+        PReLU ``(W, b, alpha)`` per hidden layer, for maxout
+        ``(W1, b1, W2, b2)``; the output layer is always ``(W, b)``.
     history : History
-        Monitors are computed over the whole training set at every step.
+        Monitors are computed over the whole training set at every step (see
+        :func:`nnkit.network.network_monitors` for what dead and saturated
+        mean for PReLU and maxout units).
+
+    Notes
+    -----
+    Each step: scores from :func:`nnkit.network.network_forward`, softmax loss,
+    gradients from :func:`nnkit.network.network_backward`, then for every
+    weight :math:`W \leftarrow W - \eta(\partial W + \lambda W)` and every
+    other array (biases, PReLU slopes) :math:`\theta \leftarrow \theta - \eta\,\partial\theta`.
 
     Examples
     --------
@@ -200,23 +236,28 @@ def train_mlp(X, y, hidden_sizes=(100,), activation="relu", lr=0.5, reg=1e-3, st
     >>> params, history = train_mlp(X, y, hidden_sizes=(16,), steps=300)
     >>> bool(history.accuracy[-1] > 0.95), history.dead_fraction.shape
     (True, (300, 1))
+    >>> params, history = train_mlp(X, y, hidden_sizes=(8,), activation="maxout", steps=300)
+    >>> bool(history.accuracy[-1] > 0.95), [len(layer) for layer in params]
+    (True, [4, 2])
     """
     X, y = _check_xy(X, y)
     lr, steps = _check_steps(lr, steps)
-    act = get_activation(activation)
+    kind = unit_kind(activation)
     if params is None:
         sizes = [X.shape[1], *hidden_sizes, int(y.max()) + 1]
-        params = init_mlp(sizes, seed=seed, weight_scale=weight_scale)
-    params = [(np.array(W, dtype=float), np.array(b, dtype=float)) for W, b in params]
+        params = init_network(sizes, kind, seed=seed, weight_scale=weight_scale)
+    check_network_params(params, kind)
+    params = [tuple(np.array(a, dtype=float) for a in layer) for layer in params]
+    decayed = _decayed(kind, len(params))
     history = History.empty(steps, len(params) - 1)
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
-            if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in params):
+            if not all(np.isfinite(a).all() for layer in params for a in layer):
                 history.diverged_at = step
                 break
-            scores, cache = mlp_forward(X, params, act)
+            scores, cache = network_forward(X, params, kind)
             data_loss, dscores = softmax_loss(scores, y)
-            _record_mlp(history, step, params, scores, cache, y, reg, data_loss, act)
-            grads = mlp_backward(dscores, cache)
-            params = [(W - lr * (dW + reg * W), b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
+            _record_mlp(history, step, params, decayed, scores, cache, y, reg, data_loss)
+            grads = network_backward(dscores, cache)
+            params = [_step(*args, lr, reg) for args in zip(params, grads, decayed)]
     return params, history
