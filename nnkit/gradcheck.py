@@ -73,15 +73,19 @@ def _projected(f: Callable, dout) -> Callable[[np.ndarray], float]:
     return g
 
 
-def _centred(g, x, index, h):
-    """g at x +- h along coordinate `index` (restoring x), and the centred slope."""
-    old = x[index]
-    x[index] = old + h
-    plus = g(x)
-    x[index] = old - h
-    minus = g(x)
-    x[index] = old
-    return plus, minus, (plus - minus) / (2 * h)
+def _centred_gradient(g, x, h):
+    """Centred differences of scalar g along every coordinate, on a private copy of x."""
+    x = _working_copy(x)
+    grad = np.empty_like(x)
+    for index in np.ndindex(x.shape):
+        old = x[index]
+        x[index] = old + h
+        plus = g(x)
+        x[index] = old - h
+        minus = g(x)
+        x[index] = old
+        grad[index] = (plus - minus) / (2 * h)
+    return grad
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -112,12 +116,7 @@ def numerical_gradient(f, x, h=1e-5):
     >>> numerical_gradient(lambda v: np.sum(v ** 2), [1.0, -2.0]).round(6)
     array([ 2., -4.])
     """
-    x = _working_copy(x)
-    g = _projected(f, None)
-    grad = np.empty_like(x)
-    for index in np.ndindex(x.shape):
-        grad[index] = _centred(g, x, index, h)[2]
-    return grad
+    return _centred_gradient(_projected(f, None), x, h)
 
 
 def numerical_gradient_array(f, x, dout, h=1e-5):
@@ -144,12 +143,7 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
     >>> numerical_gradient_array(lambda v: 3 * v, [1.0, 2.0], [1.0, 10.0]).round(6)
     array([ 3., 30.])
     """
-    x = _working_copy(x)
-    g = _projected(f, dout)
-    grad = np.empty_like(x)
-    for index in np.ndindex(x.shape):
-        grad[index] = _centred(g, x, index, h)[2]
-    return grad
+    return _centred_gradient(_projected(f, dout), x, h)
 
 
 def _elementwise_relative_error(a, b, floor=_FLOOR):
