@@ -95,18 +95,20 @@ def bwrap_command(lib: Path, work: Path) -> list[str]:
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
-    for root in _python_roots():
-        if not root.startswith("/usr/"):
-            cmd += _ro_bind_with_parents(root)
-    for name, value in CHILD_ENV.items():
-        cmd += ["--setenv", name, value]
-    cmd += ["--ro-bind", str(lib), "/grader", "--proc", "/proc", "--dev", "/dev"]
     if _bwrap_has_size():
         # Writable places are small tmpfs mounts: a flood of files fills them, not the disk.
         for where in ("/sandbox", "/tmp"):
             cmd += ["--perms", "01777", "--size", str(TMPFS_BYTES), "--tmpfs", where]
     else:
         cmd += ["--bind", str(work), "/sandbox", "--tmpfs", "/tmp"]
+    # After /tmp: a Python (or virtual environment) living under /tmp is bound on top
+    # of the empty tmpfs instead of being hidden by it.
+    for root in _python_roots():
+        if not root.startswith("/usr/"):
+            cmd += _ro_bind_with_parents(root)
+    for name, value in CHILD_ENV.items():
+        cmd += ["--setenv", name, value]
+    cmd += ["--ro-bind", str(lib), "/grader", "--proc", "/proc", "--dev", "/dev"]
     return cmd + ["--chdir", "/sandbox"]
 
 
