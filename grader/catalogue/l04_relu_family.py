@@ -16,6 +16,7 @@ def _z_public():
         Case("2-D with exact zeros", {"z": _KINKS.copy()}),
         Case("float32 stays float32", {"z": np.array([-3.0, 0.0, 3.0], dtype=np.float32)}),
         Case("1-D", {"z": np.array([-1.0, 1.0])}),
+        Case("integers become float64", {"z": np.array([-2, 0, 3])}),
     ]
 
 
@@ -26,11 +27,24 @@ def _z_hidden(rng):
 
 def _leaky_public():
     return [Case(label + ", alpha = 0.2", dict(c.inputs, alpha=0.2)) for label, c in
-            (("2-D with exact zeros", _z_public()[0]), ("float32", _z_public()[1]))]
+            (("2-D with exact zeros", _z_public()[0]), ("float32", _z_public()[1]),
+             ("integers become float64", _z_public()[3]))]
 
 
 def _leaky_hidden(rng):
     return [Case(c.label, dict(c.inputs, alpha=float(rng.uniform(0.05, 0.3)))) for c in _z_hidden(rng)]
+
+
+def _integer_result(correct):
+    """The mistake of keeping an integer input's dtype: alpha * z is cut to an integer."""
+    def variant(inputs):
+        z = inputs["z"]
+        if z.dtype.kind not in "iu":
+            raise ValueError("only integer inputs can show this mistake")  # skipped by judge
+        return correct(inputs).astype(z.dtype)
+    return Mistake("integer result", "Integer input must give float64 (convert with z.astype(float) "
+                   "first): kept as integers, alpha * z and alpha are cut to whole numbers.",
+                   variant=variant)
 
 
 RELU = Exercise(
@@ -56,7 +70,8 @@ LEAKY_RELU = Exercise(
     name="leaky_relu", lesson=LESSON, points=1,
     plan=make_plan(call("leaky_relu", inp("z"), alpha=inp("alpha"))),
     public=_leaky_public, hidden=_leaky_hidden,
-    mistakes=(Mistake("alpha ignored", "The slope for negative z must be the alpha argument, not a fixed 0.01.",
+    mistakes=(_integer_result(lambda i: np.where(i["z"] > 0, i["z"], i["alpha"] * i["z"])),
+              Mistake("alpha ignored", "The slope for negative z must be the alpha argument, not a fixed 0.01.",
                       variant=lambda i: np.where(i["z"] > 0, i["z"], 0.01 * i["z"])),
               Mistake("plain ReLU", "Negative inputs must be scaled by alpha, not set to 0.",
                       variant=lambda i: np.maximum(i["z"], 0))),
@@ -66,7 +81,8 @@ LEAKY_RELU_GRAD = Exercise(
     name="leaky_relu_grad", lesson=LESSON, points=1,
     plan=make_plan(call("leaky_relu_grad", inp("z"), alpha=inp("alpha"))),
     public=_leaky_public, hidden=_leaky_hidden,
-    mistakes=(Mistake("1 at the kink", "At exactly z = 0 the derivative is alpha here (z > 0 gets 1).",
+    mistakes=(_integer_result(lambda i: np.where(i["z"] > 0, 1.0, i["alpha"])),
+              Mistake("1 at the kink", "At exactly z = 0 the derivative is alpha here (z > 0 gets 1).",
                       variant=lambda i: np.where(i["z"] >= 0, 1.0, i["alpha"]).astype(i["z"].dtype)),
               Mistake("ReLU's derivative", "Negative inputs have slope alpha, not 0.",
                       variant=lambda i: (i["z"] > 0).astype(i["z"].dtype))),

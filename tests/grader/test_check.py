@@ -82,7 +82,9 @@ def test_check_in_place_mutation():
 
     result = check(relu)
     assert not result.passed
-    assert all("modified" in c.reason and "in place" in c.diagnosis for c in result.cases)
+    # Integer input fails on its dtype first; every float case names the mutation.
+    floats = [c for c in result.cases if "integers" not in c.label]
+    assert floats and all("modified" in c.reason and "in place" in c.diagnosis for c in floats)
 
 
 def test_check_relu_grad_at_the_kink():
