@@ -73,7 +73,3 @@ def as_real_scalar(value, name: str) -> float:
         raise ValueError(f"{name} must be finite, got {value}")
     return value
 
-
-def result_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The floating dtype that arithmetic on ``arrays`` produces."""
-    return np.result_type(*arrays)
