@@ -287,7 +287,9 @@ def leaky_relu(z, alpha=0.01, *, out=None):
     """
     z = as_float_array(z, "z")
     alpha = as_real_scalar(alpha, "alpha")
-    if 0 <= alpha <= 1:  # then f(z) = max(z, alpha*z): two fused passes, no mask
+    if alpha == 0:  # ReLU; alpha*z below would turn z = +-inf into nan
+        return relu(z, out=out)
+    if 0 < alpha <= 1:  # then f(z) = max(z, alpha*z): two fused passes, no mask
         kernel = _kernels.leaky_relu_block(alpha)
         return _kernels.elementwise(kernel, z, out, n_scratch=0, widen=False)
     out = _kernels.check_out(out, z.shape, z.dtype)

@@ -196,6 +196,9 @@ class TestSpecialValues:
         np.testing.assert_array_equal(A.relu(z), [0, np.inf])
         np.testing.assert_array_equal(A.sigmoid_grad(z), [0, 0])
         np.testing.assert_array_equal(A.leaky_relu(z, 0.1), [-np.inf, np.inf])
+        # alpha = 0 is ReLU: 0*inf must not turn into nan.
+        with np.errstate(invalid="raise"):
+            np.testing.assert_array_equal(A.leaky_relu(z, 0.0), [0, np.inf])
 
     @pytest.mark.parametrize("act", REGISTRY, ids=lambda a: a.name)
     def test_nan_propagates(self, act):
