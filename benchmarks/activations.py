@@ -85,6 +85,20 @@ def print_table(dtype, n, results):
     print()
 
 
+def kernels_in_use() -> str:
+    """Which kernels nnkit's activations run on the arrays timed here."""
+    from nnkit import _fused
+
+    probe = np.zeros(_fused.MIN_SIZE)
+    if _fused.loops_for(probe) is None:
+        why = "NNKIT_KERNELS=numpy" if _fused.choice() == "numpy" else "numba is not installed"
+        return f"numpy, blocked ({why})"
+    import numba
+
+    return (f"compiled loops (numba {numba.__version__}) for arrays of >= {_fused.MIN_SIZE} "
+            f"elements; NNKIT_KERNELS={_fused.choice()}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1e6 elements only, 5 repeats")
@@ -93,6 +107,7 @@ def main():
     sizes = [10**6] if args.quick else [10**6, 10**7]
     _timing.header("nnkit activations vs peers (issue 6, target 2)",
                    {"scipy": scipy_special and __import__("scipy"), "torch": torch})
+    print(f"nnkit kernels: {kernels_in_use()}\n")
     for dtype in (np.float64, np.float32):
         for n in sizes:
             repeats = args.repeats or (5 if args.quick else (15 if n <= 10**6 else 7))

@@ -4,7 +4,8 @@ import sys
 
 import nnkit
 
-HEAVY = ("IPython", "ipywidgets", "matplotlib", "notebook", "jupyter_client")
+# numba too: it is imported on the first large array, not by ``import nnkit``.
+HEAVY = ("IPython", "ipywidgets", "matplotlib", "notebook", "jupyter_client", "numba")
 
 
 def test_import_nnkit_stays_light():
