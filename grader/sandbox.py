@@ -125,9 +125,11 @@ def _bwrap_has_size() -> bool:
     return "--size" in done.stdout + done.stderr
 
 
+# NNKIT_KERNELS=numpy: untrusted code never starts numba's compiler (seconds per
+# submission) nor writes a compilation cache that the next submission would load.
 CHILD_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/sandbox", "LANG": "C.UTF-8",
              "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-             "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+             "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "NNKIT_KERNELS": "numpy"}
 
 
 @functools.lru_cache(maxsize=None)

@@ -52,6 +52,16 @@ def test_bwrap_hides_course_files_and_network(lib01, tmp_path):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_untrusted_code_never_starts_the_compiler(lib01, kind, tmp_path):
+    # A large array would take nnkit's compiled loops anywhere else.
+    cells = ["import os, sys\nimport numpy as np\nimport nnkit\n"
+             "assert os.environ['NNKIT_KERNELS'] == 'numpy'\n"
+             "g = nnkit.relu_grad(np.linspace(-1, 1, 10**6))\n"
+             "assert g.sum() == 5 * 10**5 and 'numba' not in sys.modules"]
+    assert _run(cells, lib01, kind, tmp_path).cell_errors == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_exercise_outcomes_come_back_as_plain_data(lib01, kind, tmp_path):
     ex = exercises.get("sigmoid")
     cells = ["import numpy as np\ndef sigmoid(z):\n    return np.tanh(z)"]
