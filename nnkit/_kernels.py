@@ -245,8 +245,9 @@ def grad_core(e):
     :math:`r = e - q (p + d_{lo})`, with :math:`q p` again an exact product.
     About forty operations, all on numbers in cache.
 
-    The compiled loop ``_grad_core`` in :mod:`nnkit._loops` performs the same
-    operations in the same order; change both together.
+    Written with operators only, so that it works on arrays here and on
+    scalars in the compiled loops of :mod:`nnkit._loops`, which compile this
+    very function.
     """
     s = 1.0 + e
     s_lo = e - (s - 1.0)

@@ -15,16 +15,19 @@ here (every last pass takes ``(z, exponential, out)``).
 Comparisons are written so that nan goes down the branch that keeps it:
 ``min(t, cap)`` in Python's sense would turn a nan into ``cap``.
 
-The constants come from :mod:`nnkit._kernels`. numba's on-disk cache notices
-changes to this file only, so after changing a constant there, delete
+The constants, and the derivative's core :func:`nnkit._kernels.grad_core`,
+come from :mod:`nnkit._kernels`. numba's on-disk cache notices changes to
+this file only, so after changing either there, delete
 ``nnkit/__pycache__/_loops.*`` (``tests/test_fused.py`` fails until then).
 """
 from __future__ import annotations
 
 import numba
+import numba.extending
 import numpy as np
 
-from ._kernels import LN4_HI, LN4_LO, MINUS_LOG2E, SPLIT, TANH_GRAD_FAR
+from . import _kernels
+from ._kernels import LN4_HI, LN4_LO, MINUS_LOG2E, TANH_GRAD_FAR
 
 
 #: IEEE division (``error_model="numpy"``): numba's default checks every
@@ -149,26 +152,7 @@ def tanh_grad_from_exp(z, e, out):
             out[i] = _grad_core(ei) * 4.0
 
 
-@numba.njit(inline="always", **_OPTIONS)
-def _split(x):
-    c = SPLIT * x
-    hi = c - (c - x)
-    return hi, x - hi
-
-
-@numba.njit(inline="always", **_OPTIONS)
-def _grad_core(e):
-    """``e/(1+e)^2`` for e in [0, 1]; see :func:`nnkit._kernels.grad_core`."""
-    s = 1.0 + e
-    s_lo = e - (s - 1.0)
-    s_hi, s_low = _split(s)
-    p = s * s
-    p_lo = ((s_hi * s_hi - p) + 2.0 * s_hi * s_low) + s_low * s_low
-    d_lo = p_lo + 2.0 * s * s_lo
-    q = e / p
-    q_hi, q_low = _split(q)
-    p_hi, p_low = _split(p)
-    qp = q * p
-    qp_lo = ((q_hi * p_hi - qp) + q_hi * p_low + q_low * p_hi) + q_low * p_low
-    r = ((e - qp) - qp_lo) - q * d_lo
-    return q + r / p
+# One source for the derivative's core: numba compiles the numpy kernel's own
+# scalar-safe function (plain arithmetic, no ufunc calls), so the two cannot drift.
+numba.extending.register_jitable(_kernels._split)
+_grad_core = numba.njit(inline="always", **_OPTIONS)(_kernels.grad_core)
