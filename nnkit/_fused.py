@@ -30,7 +30,9 @@ about a second on first use.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
+import warnings
 
 import numpy as np
 
@@ -51,8 +53,11 @@ def _compiled_loops():
     if _loops is None:
         try:
             _loops = importlib.import_module("nnkit._loops")
-        except ImportError:
+        except ImportError as exc:
             _loops = False
+            if importlib.util.find_spec("numba") is not None:  # installed, yet broken: say so once
+                warnings.warn(f"numba is installed but does not import ({exc}); nnkit runs its "
+                              "numpy kernels, which are slower on large arrays", stacklevel=4)
     return _loops or None
 
 
@@ -89,6 +94,9 @@ def via_exp(first, exp, last):
             last(zb, tb, ob)
     return fill
 
+
+# --- one function per activation: ``(loops, z, out[, alpha]) -> out``, out= as validated
+# by run_flat; the activation in nnkit.activations has already converted z.
 
 def sigmoid(loops, z, out):
     if _kernels.is_narrow(z.dtype):

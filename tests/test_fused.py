@@ -7,6 +7,8 @@ zeros, infinities and nan.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,26 @@ class TestWhichKernelsRun:
         monkeypatch.setenv("NNKIT_KERNELS", "compiled")
         with pytest.raises(ImportError, match="pip install numba"):
             act.relu_grad(big)
+
+
+def test_a_broken_numba_is_reported_once(monkeypatch):
+    # numba present but failing to import (say, built for another numpy): warn, then use numpy.
+    import importlib
+
+    real_import = importlib.import_module
+
+    def failing(name, *args):
+        if name == "nnkit._loops":
+            raise ImportError("Numba needs NumPy 2.3 or less")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(_fused, "_loops", None)
+    monkeypatch.setattr(_fused.importlib, "import_module", failing)
+    monkeypatch.setattr(_fused.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setenv("NNKIT_KERNELS", "auto")
+    big = np.linspace(-5, 5, _fused.MIN_SIZE)
+    with pytest.warns(UserWarning, match="numba is installed but does not import.*NumPy 2.3"):
+        np.testing.assert_array_equal(act.relu_grad(big), big > 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        act.relu_grad(big)  # once only
