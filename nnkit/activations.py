@@ -79,7 +79,7 @@ def sigmoid(z, *, out=None):
     z = as_float_array(z, "z")
     if loops := _fused.loops_for(z):
         return _fused.sigmoid(loops, z, out)
-    if _kernels.is_narrow(z.dtype):  # float64 inside: the plain quotient is exact enough
+    if _kernels.is_narrow(z.dtype):  # float64 inside, rounded once on the way out
         kernel, n_scratch = _kernels.sigmoid_narrow_block, 4
     else:
         kernel, n_scratch = _kernels.sigmoid_block, 2
