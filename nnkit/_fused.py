@@ -98,25 +98,25 @@ def via_exp(first, exp, last):
 # --- one function per activation: ``(loops, z, out[, alpha]) -> out``, out= as validated
 # by run_flat; the activation in nnkit.activations has already converted z.
 
+def _through_exp(z, out, wide, narrow):
+    """Run the ``(first, exp, last)`` plan for `z`'s width (float64: `wide`)."""
+    plan = narrow if _kernels.is_narrow(z.dtype) else wide
+    return _kernels.run_flat(via_exp(*plan), z, out)
+
+
 def sigmoid(loops, z, out):
-    if _kernels.is_narrow(z.dtype):
-        fill = via_exp(loops.neg_abs_log2e, np.exp2, loops.sigmoid_narrow_from_exp)
-    else:
-        fill = via_exp(loops.neg_abs, np.exp, loops.sigmoid_from_exp)
-    return _kernels.run_flat(fill, z, out)
+    return _through_exp(z, out, wide=(loops.neg_abs, np.exp, loops.sigmoid_from_exp),
+                        narrow=(loops.neg_abs_log2e, np.exp2, loops.sigmoid_narrow_from_exp))
 
 
 def sigmoid_grad(loops, z, out):
-    if _kernels.is_narrow(z.dtype):
-        fill = via_exp(loops.neg_abs_log2e, np.exp2, loops.sigmoid_grad_narrow_from_exp)
-    else:
-        fill = via_exp(loops.neg_abs, np.exp, loops.sigmoid_grad_from_exp)
-    return _kernels.run_flat(fill, z, out)
+    return _through_exp(z, out, wide=(loops.neg_abs, np.exp, loops.sigmoid_grad_from_exp),
+                        narrow=(loops.neg_abs_log2e, np.exp2, loops.sigmoid_grad_narrow_from_exp))
 
 
 def tanh_grad(loops, z, out):
-    fill = via_exp(loops.tanh_grad_exp_arg, np.exp, loops.tanh_grad_from_exp)
-    return _kernels.run_flat(fill, z, out)
+    plan = (loops.tanh_grad_exp_arg, np.exp, loops.tanh_grad_from_exp)  # float64 inside for both
+    return _through_exp(z, out, wide=plan, narrow=plan)
 
 
 def relu_grad(loops, z, out):
