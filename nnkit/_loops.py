@@ -1,8 +1,9 @@
 r"""Compiled one-pass loops behind :mod:`nnkit._fused` (private; imports numba).
 
-Each loop is the numpy kernel of the same name in :mod:`nnkit._kernels`
-written as one loop over the elements, with the same floating-point
-operations in the same order. Compiled without fast-math, LLVM may vectorise
+Each loop does what a numpy kernel of :mod:`nnkit._kernels` does (``slope``
+for ``relu_grad_block`` and ``leaky_relu_grad_block``, ``sigmoid_from_exp``
+for the end of ``sigmoid_block``, and so on) in one pass over the elements,
+with the same floating-point operations in the same order. Compiled without fast-math, LLVM may vectorise
 a loop but may not reassociate, contract into fused multiply-adds or replace a
 division, so every result is bit for bit the numpy kernel's
 (``tests/test_fused.py`` checks it). Exponentials are left to numpy: its
