@@ -59,6 +59,8 @@ LN4_HI = float.fromhex("0x1.62e42fefa4000p+0")
 LN4_LO = -3.447888905122967e-13
 #: tanh' takes its far-tail form where the exponent -2|z| is below this.
 TANH_GRAD_FAR = -700.0
+#: tanh' caps |z| here before doubling it: tanh' is 0 long before, and -2|z| stays finite.
+TANH_GRAD_CAP = 1e4
 #: float32 input: exp(-|z|) is taken as 2**(|z| * MINUS_LOG2E); see _exp_narrow.
 MINUS_LOG2E = -1.4426950408889634
 #: Veltkamp's splitting constant 2**27 + 1, for exact products (see grad_core).
@@ -146,7 +148,7 @@ def elementwise(kernel, z: np.ndarray, out, *, n_scratch: int, widen: bool) -> n
 # --- kernels: ``(z block, out block, *float64 scratch)``; read z before writing out.
 # Constants are 0-d float64 arrays: a ufunc converts a Python float on every
 # call, which costs about as much as a pass over a small block.
-_0, _1, _2 = (np.array(c) for c in (0.0, 1.0, 2.0))
+_0, _1 = np.array(0.0), np.array(1.0)
 _MINUS_LOG2E = np.array(MINUS_LOG2E)
 
 
@@ -289,7 +291,7 @@ def tanh_grad_block(z, out, e):
     is taken in one ``exp``, with :math:`\ln 4` split so that the argument is
     exact."""
     np.abs(z, out=e)
-    np.minimum(e, 1e4, out=e)  # tanh' is 0 long before; keeps -2|z| finite
+    np.minimum(e, TANH_GRAD_CAP, out=e)
     np.multiply(e, -2.0, out=e)
     far = e < TANH_GRAD_FAR
     tail = np.exp(LN4_HI + e[far]) if far.any() else None

@@ -28,7 +28,7 @@ import numba.extending
 import numpy as np
 
 from . import _kernels
-from ._kernels import LN4_HI, LN4_LO, MINUS_LOG2E, TANH_GRAD_FAR
+from ._kernels import LN4_HI, LN4_LO, MINUS_LOG2E, TANH_GRAD_CAP, TANH_GRAD_FAR
 
 
 #: IEEE division (``error_model="numpy"``): numba's default checks every
@@ -94,7 +94,7 @@ def tanh_grad_exp_arg(z, t):
 @numba.njit(inline="always", **_OPTIONS)
 def _two_abs_capped(x):
     a = abs(np.float64(x))
-    a = 1e4 if a > 1e4 else a  # tanh' is 0 long before; keeps -2|z| finite
+    a = TANH_GRAD_CAP if a > TANH_GRAD_CAP else a
     return a * -2.0
 
 
